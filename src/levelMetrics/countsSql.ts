@@ -1,0 +1,84 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { FunnelFilters } from '../funnel/filters.ts';
+
+/**
+ * SQL shared by the daily aggregation, the legacy read and the live part of the fast read,
+ * so that the three compute each count in exactly one way.
+ */
+
+/** The rollup's grain below (game, day): a level and a combination of the five dimensions. */
+export const grainColumns = sql.raw(
+  'level_id, level_funnel, level_funnel_version, platform, country_code, app_version',
+);
+
+/** The UTC day of an event. */
+export const eventDay = sql.raw(`(created_at at time zone 'UTC')::date`);
+
+/**
+ * The eleven counts of one grain from raw events. `newPlayer` says which rows may count as a
+ * player (all rows for a whole day; in the live delta, players not seen earlier that day).
+ */
+export function rawCounts(newPlayer: SQL = sql`true`): SQL {
+  return sql`
+    count(*) filter (where event_name = 'level_start') as starts,
+    count(*) filter (where event_name = 'level_complete') as completes,
+    count(*) filter (where event_name = 'level_failed') as fails,
+    count(distinct user_id) filter (where event_name = 'level_start' and ${newPlayer})
+      as started_players,
+    count(distinct user_id) filter (where event_name = 'level_complete' and ${newPlayer})
+      as completed_players,
+    count(*) filter (where event_name in ('level_complete', 'level_failed') and booster_used)
+      as booster_used,
+    count(*) filter (where event_name = 'level_failed' and egp > 0) as egp_used,
+    coalesce(sum(duration_ms) filter (where event_name = 'level_complete'), 0)
+      as total_completion_duration,
+    count(duration_ms) filter (where event_name = 'level_complete') as completion_count,
+    coalesce(sum(duration_ms) filter (where event_name = 'level_failed'), 0)
+      as total_fail_duration,
+    count(duration_ms) filter (where event_name = 'level_failed') as fail_count`;
+}
+
+export const countColumns = sql.raw(
+  'starts, completes, fails, started_players, completed_players, booster_used, egp_used, ' +
+    'total_completion_duration, completion_count, total_fail_duration, fail_count',
+);
+
+/** Sums of grain rows, per level, named as the API names them. */
+export const summedCounts = sql.raw(`
+    level_id as "levelId",
+    sum(starts)::float8 as "starts",
+    sum(completes)::float8 as "completes",
+    sum(fails)::float8 as "fails",
+    sum(started_players)::float8 as "startedPlayers",
+    sum(completed_players)::float8 as "completedPlayers",
+    sum(booster_used)::float8 as "boosterUsed",
+    sum(egp_used)::float8 as "egpUsed",
+    sum(total_completion_duration)::float8 as "totalCompletionDuration",
+    sum(completion_count)::float8 as "completionCount",
+    sum(total_fail_duration)::float8 as "totalFailDuration",
+    sum(fail_count)::float8 as "failCount"`);
+
+/** `and column = any(values)` for each filter given; the same columns in raw and rollup. */
+export function filterConditions(filters: FunnelFilters): SQL {
+  const parts: SQL[] = [];
+  const text = (column: string, values?: string[]) => {
+    if (values?.length) parts.push(sql`and ${sql.raw(column)} = any(${sql.param(values)}::text[])`);
+  };
+  text('platform', filters.platform);
+  text('country_code', filters.countryCode);
+  text('app_version', filters.appVersion);
+  text('level_funnel', filters.levelFunnel);
+  if (filters.levelFunnelVersion?.length) {
+    parts.push(
+      sql`and level_funnel_version = any(${sql.param(filters.levelFunnelVersion)}::int[])`,
+    );
+  }
+  return sql.join(parts, sql` `);
+}
+
+/** The half-open UTC interval [day 00:00, next day 00:00) as timestamptz parameters. */
+export function dayBounds(firstDay: string, lastDay: string): { from: string; to: string } {
+  const to = new Date(`${lastDay}T00:00:00Z`);
+  to.setUTCDate(to.getUTCDate() + 1);
+  return { from: `${firstDay}T00:00:00Z`, to: to.toISOString() };
+}
