@@ -35,6 +35,12 @@ export async function aggregateDailyMetrics(
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await t.execute(sql`select pg_advisory_xact_lock(hashtext(${gameId}), ${dayNumber(date)})`);
+    // Ingestion updates this row in the transaction that stores a day's events: locking it
+    // waits for imports of the day under way, and holds back new ones until this commits,
+    // so the events read below are exactly the ones the row counts.
+    await t.execute(
+      sql`select 1 from level_event_days where game_id = ${gameId} and date = ${date} for update`,
+    );
     await t.execute(
       sql`delete from level_metrics_daily where game_id = ${gameId} and date = ${date}`,
     );
@@ -80,8 +86,26 @@ export async function aggregateDailyMetrics(
         aggregated_at = excluded.aggregated_at, source_events = excluded.source_events,
         max_event_id = excluded.max_event_id, sql_version = excluded.sql_version,
         metric_rows = excluded.metric_rows, duration_ms = excluded.duration_ms`);
+    await reconcileEventCount(t, gameId, date, Number(built.events));
     return { gameId, date, events: Number(built.events), rows: Number(built.rows), ms };
   });
+}
+
+/**
+ * Sets ingestion's count of a day to the events the aggregation found: they differ only when
+ * raw events were removed by hand, which would otherwise leave the day stale for ever.
+ */
+async function reconcileEventCount(db: Db, gameId: string, date: string, events: number) {
+  if (events === 0) {
+    await db.execute(
+      sql`delete from level_event_days where game_id = ${gameId} and date = ${date}`,
+    );
+    return;
+  }
+  await db.execute(sql`
+    insert into level_event_days (game_id, date, event_count, last_received_at)
+    values (${gameId}, ${date}, ${events}, now())
+    on conflict (game_id, date) do update set event_count = excluded.event_count`);
 }
 
 /** Aggregates every day of an inclusive range, one day and one transaction at a time. */
