@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { isDay } from './aggregation/days.ts';
 import { ConfigError } from './config.ts';
 
 const program = new Command('level-funnel')
@@ -6,7 +7,7 @@ const program = new Command('level-funnel')
   .showHelpAfterError();
 
 function date(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  if (!isDay(value)) {
     throw new InvalidArgumentError('expected a date as YYYY-MM-DD');
   }
   return value;

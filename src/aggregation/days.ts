@@ -21,3 +21,8 @@ export function daysBetween(first: string, last: string): string[] {
 export function dayNumber(day: string): number {
   return Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
 }
+
+/** Whether `value` is a real calendar day written as YYYY-MM-DD. */
+export function isDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && utcDay(new Date(`${value}T00:00:00Z`)) === value;
+}
