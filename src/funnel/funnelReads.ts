@@ -24,14 +24,24 @@ export interface CountsResult {
   asOf: string;
 }
 
+/** A read worked out: where each day comes from, and the one statement that sums them. */
+export interface ReadPlan {
+  sources: DaySources;
+  /** Absent when no day of the range has events. */
+  statement?: SQL;
+}
+
 /** Sums per-grain rows into per-level counts. */
-async function sumByLevel(db: Db, parts: SQL[]): Promise<LevelCounts[]> {
-  if (parts.length === 0) return [];
+function sumByLevel(parts: SQL[]): SQL | undefined {
+  if (parts.length === 0) return undefined;
   const union = sql.join(parts, sql` union all `);
-  return query<LevelCounts>(
-    db,
-    sql`select ${summedCounts} from (${union}) parts group by level_id order by level_id`,
-  );
+  return sql`select ${summedCounts} from (${union}) parts group by level_id order by level_id`;
+}
+
+/** Runs a plan; call it inside the snapshot the plan was made in. */
+export async function runPlan(db: Db, plan: ReadPlan): Promise<CountsResult> {
+  const counts = plan.statement ? await query<LevelCounts>(db, plan.statement) : [];
+  return { counts, asOf: await databaseNow(db), sources: plan.sources };
 }
 
 async function databaseNow(db: Db): Promise<string> {
@@ -51,13 +61,15 @@ export function inSnapshot<T>(db: Db, read: (snapshot: Db) => Promise<T>): Promi
 }
 
 /** The legacy read: everything from raw events. Call it inside a snapshot. */
-export async function legacyCounts(db: Db, q: FunnelQuery): Promise<CountsResult> {
-  const counts = await sumByLevel(db, [rawGrainRows(q.gameId, q.startDate, q.endDate, q.filters)]);
-  return { counts, asOf: await databaseNow(db), sources: allRaw(q) };
+export function legacyCounts(db: Db, q: FunnelQuery): Promise<CountsResult> {
+  return runPlan(db, planLegacyRead(q));
 }
 
-function allRaw(q: FunnelQuery): DaySources {
-  return { rollupDays: [], liveDays: [], rawDays: daysBetween(q.startDate, q.endDate) };
+export function planLegacyRead(q: FunnelQuery): ReadPlan {
+  return {
+    sources: { rollupDays: [], liveDays: [], rawDays: daysBetween(q.startDate, q.endDate) },
+    statement: sumByLevel([rawGrainRows(q.gameId, q.startDate, q.endDate, q.filters)]),
+  };
 }
 
 interface DayPlan {
@@ -73,6 +85,10 @@ interface DayPlan {
  * a live delta for days that received events since their aggregation, raw events for the rest.
  */
 export async function fastCounts(db: Db, q: FunnelQuery): Promise<CountsResult> {
+  return runPlan(db, await planFastRead(db, q));
+}
+
+export async function planFastRead(db: Db, q: FunnelQuery): Promise<ReadPlan> {
   const sources = await planDays(db, q);
   const parts: SQL[] = [];
   if (sources.rollupDays.length + sources.liveDays.length > 0) {
@@ -84,9 +100,8 @@ export async function fastCounts(db: Db, q: FunnelQuery): Promise<CountsResult> 
   for (const [first, last] of runs(sources.rawDays)) {
     parts.push(rawGrainRows(q.gameId, first, last, q.filters));
   }
-  const counts = await sumByLevel(db, parts);
   const { rollupDays, liveDays, rawDays } = sources;
-  return { counts, asOf: await databaseNow(db), sources: { rollupDays, liveDays, rawDays } };
+  return { sources: { rollupDays, liveDays, rawDays }, statement: sumByLevel(parts) };
 }
 
 async function planDays(db: Db, q: FunnelQuery) {
