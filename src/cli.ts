@@ -110,7 +110,6 @@ program
   .option('--days <n>', 'custom scale: days', positive)
   .option('--repeat <n>', 'timed repetitions of each measurement', positive, 15)
   .option('--markdown <file>', 'also write the table as Markdown')
-  .option('--fresh', 'drop the benchmark dataset and generate it again')
   .action(async (opts) => (await import('./bench/benchCommand.ts')).benchCommand(opts));
 
 try {
