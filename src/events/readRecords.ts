@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { JsonArraySplitter, type ArrayPiece } from './jsonArraySplitter.ts';
 
 /** Where a record was found: an NDJSON line (1-based), an array element (0-based), or neither. */
@@ -10,8 +11,7 @@ export interface RecordPosition {
 
 /** One parsed JSON value of the input, or why that part of the input is not JSON. */
 export type InputRecord =
-  | { at: RecordPosition; value: unknown }
-  | { at: RecordPosition; problem: string };
+  { at: RecordPosition; value: unknown } | { at: RecordPosition; problem: string };
 
 export type InputFormat = 'ndjson' | 'json-array';
 
@@ -23,19 +23,28 @@ export async function* readRecords(
   input: Readable,
   onFormat?: (format: InputFormat) => void,
 ): AsyncGenerator<InputRecord> {
-  input.setEncoding('utf8');
-  const { first, chunks } = await peekFirstCharacter(input);
+  const { first, chunks } = await peekFirstCharacter(decode(input));
   const format = first === '[' ? 'json-array' : 'ndjson';
   onFormat?.(format);
   yield* format === 'json-array' ? arrayRecords(chunks) : ndjsonRecords(chunks);
 }
 
-async function peekFirstCharacter(input: Readable) {
-  const iterator: AsyncIterator<string> = input[Symbol.asyncIterator]();
+/** UTF-8 text of the input; a character split across two chunks is kept whole. */
+async function* decode(input: Readable): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of input as AsyncIterable<string | Buffer>) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (text !== '') yield text;
+  }
+  const rest = decoder.end();
+  if (rest !== '') yield rest;
+}
+
+async function peekFirstCharacter(text: AsyncGenerator<string>) {
   const head: string[] = [];
   let first: string | undefined;
   while (first === undefined) {
-    const next = await iterator.next();
+    const next = await text.next();
     if (next.done) break;
     const chunk = head.length === 0 ? next.value.replace(/^\uFEFF/, '') : next.value;
     head.push(chunk);
@@ -43,9 +52,7 @@ async function peekFirstCharacter(input: Readable) {
   }
   async function* chunks(): AsyncGenerator<string> {
     yield* head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      yield next.value;
-    }
+    for (let next = await text.next(); !next.done; next = await text.next()) yield next.value;
   }
   return { first, chunks: chunks() };
 }

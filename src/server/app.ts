@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { query, type Database } from '../db/connection.ts';
 import { ApiError, handleError, handleNotFound } from './errors.ts';
 import { eventRoutes } from './eventRoutes.ts';
@@ -26,7 +26,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: { level: options.logLevel ?? 'info' },
     bodyLimit: BODY_LIMIT,
     // One line per request from the hook below: no body, no query string values.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.decorate('authToken', options.authToken);
   app.setErrorHandler(handleError);

@@ -65,6 +65,17 @@ function toApiError(error: FastifyError | Error): ApiError {
   return new ApiError(500, 'internal_error', 'internal server error');
 }
 
+/**
+ * The innermost cause, as a plain object: a query wrapper's message quotes the statement's
+ * parameters, user IDs among them, which must stay out of the logs.
+ */
+function rootCause(error: Error): Record<string, unknown> {
+  let root = error;
+  while (root.cause instanceof Error) root = root.cause;
+  const code = (root as { code?: unknown }).code;
+  return { type: root.name, message: root.message, code, stack: root.stack };
+}
+
 /** The app's error handler: 4xx logged at warn, 5xx at error with the cause, nothing leaked. */
 export function handleError(
   error: FastifyError | Error,
@@ -73,7 +84,8 @@ export function handleError(
 ): FastifyReply {
   const apiError = toApiError(error);
   const logged = { status: apiError.statusCode, code: apiError.code };
-  if (apiError.statusCode >= 500) request.log.error({ ...logged, err: error }, apiError.message);
+  if (apiError.statusCode >= 500)
+    request.log.error({ ...logged, cause: rootCause(error) }, apiError.message);
   else request.log.warn(logged, apiError.message);
 
   const body: ErrorBody = { error: { code: apiError.code, message: apiError.message } };
