@@ -1,5 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { query } from '../src/db/connection.ts';
 import { ImportRejectedError, importEvents } from '../src/events/importEvents.ts';
@@ -234,5 +238,45 @@ describe(`importing a JSON array (${backend})`, () => {
   ])('rejects %s', async (_, text, problems) => {
     const error = await rejection(text);
     expect(error.problems).toEqual(problems);
+  });
+});
+
+describe('level-funnel import, on an embedded database of its own', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'level-funnel-import-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function cli(args: string[], input?: string) {
+    const env = { ...process.env, DATA_DIR: join(dir, 'data'), DATABASE_URL: '' };
+    const run = spawnSync('node', ['bin/level-funnel.js', 'import', ...args], { env, input });
+    return { status: run.status, stdout: run.stdout.toString(), stderr: run.stderr.toString() };
+  }
+
+  it('prints every problem and exits 1 when a file is rejected', () => {
+    const events = gameEvents('cli', 3);
+    events[1] = { ...events[1], properties: { levelId: -1 }, sessionId: '' };
+    const file = join(dir, 'bad.ndjson');
+    writeFileSync(file, toNdjson(events));
+
+    const run = cli([file]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr.split('\n').slice(0, 3)).toEqual([
+      `rejected ${file}: 2 problem(s) in 1 of 3 event(s); nothing was stored`,
+      'line 2: sessionId: must be a non-empty string',
+      'line 2: properties.levelId: must be 0 or more',
+    ]);
+  });
+
+  it('imports standard input and prints a summary with figures', () => {
+    const run = cli(['-'], toNdjson(gameEvents('cli', 3)));
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(
+      /^imported standard input: 3 events, 3 accepted, 0 duplicates, in \d+\.\d s \([\d,]+ events\/s\)\n$/,
+    );
   });
 });
