@@ -60,17 +60,27 @@ export async function catchUp(
   return summary;
 }
 
-/** The nightly run: yesterday and every earlier day that is missing or stale. */
-export function runDailyAggregation(db: Db, log: JobLogger, now = new Date(), gameId?: string) {
-  return catchUp(db, { through: addDays(utcDay(now), -1), gameId }, log);
+export type Window = Pick<CatchUpOptions, 'since' | 'through'>;
+
+/** The nightly run's days: yesterday and every earlier day that is missing or stale. */
+export function dailyWindow(now: Date): Window {
+  return { through: addDays(utcDay(now), -1) };
 }
 
 /**
- * The frequent run that keeps today's rollup close behind its events, so that the live part
- * of a fast read stays small: yesterday (for late events), today, and tomorrow (clients whose
+ * The frequent run's days, which keep today's rollup close behind its events so that the live
+ * part of a fast read stays small: yesterday (late events), today, and tomorrow (clients whose
  * clocks run ahead).
  */
-export function runLiveAggregation(db: Db, log: JobLogger, now = new Date()) {
+export function liveWindow(now: Date): Window {
   const today = utcDay(now);
-  return catchUp(db, { since: addDays(today, -1), through: addDays(today, 1) }, log);
+  return { since: addDays(today, -1), through: addDays(today, 1) };
+}
+
+export function runDailyAggregation(db: Db, log: JobLogger, now = new Date(), gameId?: string) {
+  return catchUp(db, { ...dailyWindow(now), gameId }, log);
+}
+
+export function runLiveAggregation(db: Db, log: JobLogger, now = new Date()) {
+  return catchUp(db, liveWindow(now), log);
 }
