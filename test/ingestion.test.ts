@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { query } from '../src/db/connection.ts';
+import { openDatabase, query } from '../src/db/connection.ts';
 import { levelEvents as levelEventsTable } from '../src/db/schema.ts';
 import { buildApp } from '../src/server/app.ts';
 import { createTestDatabase, backend, type TestDatabase } from './support/database.ts';
@@ -306,6 +306,35 @@ describe(`an auth token guards POST /api/events (${backend})`, () => {
 });
 
 describe(`errors outside the event routes (${backend})`, () => {
+  it('answers a failure inside a handler with a 500 that hides its message', async () => {
+    const fresh = await buildApp({ database, logLevel: 'silent' });
+    fresh.get('/fails', async () => {
+      throw new Error('connection string postgres://secret@db');
+    });
+
+    const response = await fresh.inject({ method: 'GET', url: '/fails' });
+    await fresh.close();
+
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({
+      error: { code: 'internal_error', message: 'internal server error' },
+    });
+  });
+
+  it('answers /health with 503 when the database does not answer', async () => {
+    const closed = await openDatabase({ dataDir: 'memory://' });
+    const unhealthy = await buildApp({ database: closed, logLevel: 'silent' });
+    await closed.close();
+
+    const response = await unhealthy.inject({ method: 'GET', url: '/health' });
+    await unhealthy.close();
+
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({
+      error: { code: 'database_unavailable', message: 'the database does not answer' },
+    });
+  });
+
   it('answers an unknown route with a 404 in the error format', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/nothing?x=1' });
     expect(response.statusCode).toBe(404);

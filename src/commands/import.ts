@@ -60,19 +60,29 @@ function rejection(source: string, error: ImportRejectedError): string {
   return lines.join('\n');
 }
 
-/** A live bar on a terminal; otherwise (CI, a pipe) a plain line every 100,000 events. */
-function startProgress() {
+interface Progress {
+  update(progress: ImportProgress): void;
+  stop(): void;
+}
+
+/** A live line on a terminal; otherwise (CI, a pipe) a plain line every 100,000 events. */
+function startProgress(): Progress {
   const started = performance.now();
-  const elapsed = () => performance.now() - started;
-  if (!process.stderr.isTTY) {
-    let next = PLAIN_PROGRESS_EVERY;
-    const update = (p: ImportProgress) => {
-      if (p.events < next) return;
-      next += PLAIN_PROGRESS_EVERY;
-      console.error(`… ${count(p.events)} events read (${count(rate(p.events, elapsed()))}/s)`);
-    };
-    return { update, stop: () => {} };
-  }
+  const perSecond = (events: number) => count(rate(events, performance.now() - started));
+  return process.stderr.isTTY ? barProgress(perSecond) : plainProgress(perSecond);
+}
+
+function plainProgress(perSecond: (events: number) => string): Progress {
+  let next = PLAIN_PROGRESS_EVERY;
+  const update = (p: ImportProgress) => {
+    if (p.events < next) return;
+    next += PLAIN_PROGRESS_EVERY;
+    console.error(`… ${count(p.events)} events read (${perSecond(p.events)}/s)`);
+  };
+  return { update, stop: () => {} };
+}
+
+function barProgress(perSecond: (events: number) => string): Progress {
   const bar = new cliProgress.SingleBar({
     format: 'importing: {events} events read, {accepted} stored ({rate} events/s)',
     stream: process.stderr,
@@ -80,10 +90,13 @@ function startProgress() {
   });
   let shown = false;
   const update = (p: ImportProgress) => {
-    const values = { events: count(p.events), accepted: count(p.accepted) };
-    const payload = { ...values, rate: count(rate(p.events, elapsed())) };
-    if (!shown) bar.start(0, 0, payload);
-    else bar.update(0, payload);
+    const payload = {
+      events: count(p.events),
+      accepted: count(p.accepted),
+      rate: perSecond(p.events),
+    };
+    if (shown) bar.update(0, payload);
+    else bar.start(0, 0, payload);
     shown = true;
   };
   return { update, stop: () => shown && bar.stop() };

@@ -33,9 +33,9 @@ export function parseRequest<T extends z.ZodType>(
   throw invalidRequest(parsed.error, part);
 }
 
-function invalidRequest(error: z.ZodError, part: RequestPart): ApiError {
+function invalidRequest(error: z.ZodError, part?: RequestPart): ApiError {
   const details = error.issues.map((i) => ({
-    path: [part, ...i.path].join('.'),
+    path: [...(part ? [part] : []), ...i.path].join('.') || 'request',
     message: i.message,
   }));
   const message = details.map((d) => `${d.path}: ${d.message}`).join('; ');
@@ -52,12 +52,10 @@ const fastifyCodes: Record<string, { status: number; code: string; message?: str
 
 function toApiError(error: FastifyError | Error): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof z.ZodError) return invalidRequest(error, 'body');
+  if (error instanceof z.ZodError) return invalidRequest(error);
   const fastifyError = error as FastifyError;
-  if (fastifyError.validation) {
-    const part = fastifyError.validationContext ?? 'request';
-    return new ApiError(400, 'invalid_request', `${part}: ${error.message}`);
-  }
+  // Fastify's message names the part and the parameter: "querystring/startDate must …".
+  if (fastifyError.validation) return new ApiError(400, 'invalid_request', error.message);
   const known = fastifyCodes[fastifyError.code];
   if (known) return new ApiError(known.status, known.code, known.message ?? error.message);
   const status = fastifyError.statusCode ?? 500;
