@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { query } from '../src/db/connection.ts';
 import { ImportRejectedError, importEvents } from '../src/events/importEvents.ts';
+import { JsonArraySplitter } from '../src/events/jsonArraySplitter.ts';
 import { createTestDatabase, backend, type TestDatabase } from './support/database.ts';
 import { levelEvent, levelEvents, toNdjson, type SentEvent } from './support/events.ts';
 
@@ -184,6 +185,27 @@ describe(`importing a JSON array (${backend})`, () => {
     expect(stored.map((row) => (row as { session_id: string }).session_id)).toEqual(
       events.map((e) => e.sessionId),
     );
+  });
+
+  it('cuts elements exactly wherever the chunks end, escapes and nesting included', () => {
+    const values = [
+      { s: 'ends in a backslash \\', t: '\\"quoted\\"', u: '[{,}]' },
+      ['nested', ['deeper', { x: [1, 2, { y: '\\\\' }] }], 'é✓"'],
+      'a string, with "quotes" and \\ ] [',
+      -12.5e3,
+      null,
+      { empty: {}, list: [], unicode: '\u2028 \ud83c\udfae' },
+    ];
+    const text = ` [ ${values.map((v) => JSON.stringify(v, null, 1)).join(' ,\n')} ] \n`;
+    for (let size = 1; size <= 17; size++) {
+      const splitter = new JsonArraySplitter();
+      const pieces = [];
+      for (let at = 0; at < text.length; at += size) {
+        pieces.push(...splitter.push(text.slice(at, at + size)));
+      }
+      pieces.push(...splitter.end());
+      expect(pieces.map((p) => ('text' in p ? JSON.parse(p.text) : p))).toEqual(values);
+    }
   });
 
   it('names the index and path of invalid elements and stores nothing', async () => {
