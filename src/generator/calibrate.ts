@@ -14,6 +14,8 @@ interface Try {
   fx: number;
 }
 
+const PILOT_IDS = { run: 'pilot', nextEventId: () => '', countOnly: true };
+
 export interface Plan {
   /** Multiplies the extra attempts per session. */
   intensity: number;
@@ -59,7 +61,7 @@ function countSample(world: World, users: number, size: number, intensity: numbe
   let events = 0;
   for (let k = 0; k < size; k++) {
     const index = Math.floor(((k + 0.5) * users) / size);
-    for (const _ of new PlayerRun(world, index, intensity, () => '').events()) events++;
+    for (const _ of new PlayerRun(world, index, intensity, PILOT_IDS).events()) events++;
   }
   return (events * users) / size;
 }

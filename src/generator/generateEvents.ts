@@ -32,7 +32,7 @@ export function generateEvents(options: GenerateOptions): GeneratedEvents {
   const now = options.now ?? new Date();
   const world = new World(options.gameId, options.seed, options.days, now);
   const plan = calibrate(world, options.users, options.events);
-  // Event ids name the run, so that a re-import is harmless and another run does not collide.
+  // Ids name the run: loading its events again is harmless, and another run does not collide.
   const run = hashString(
     [world.seed, options.users, options.days, options.events, now.getTime()].join('|'),
   ).toString(36);
@@ -45,9 +45,9 @@ export function generateEvents(options: GenerateOptions): GeneratedEvents {
 
 function* allEvents(world: World, users: number, intensity: number, run: string) {
   let n = 0;
-  const nextEventId = () => `${run}-${n++}`;
+  const ids = { run, nextEventId: () => `${run}-${n++}` };
   for (let index = 0; index < users; index++) {
-    yield* new PlayerRun(world, index, intensity, nextEventId).events();
+    yield* new PlayerRun(world, index, intensity, ids).events();
   }
 }
 

@@ -1,10 +1,10 @@
 import type { Db } from '../db/connection.ts';
 import type { LevelEvent } from '../events/eventSchema.ts';
-import { storeEvents } from '../events/storeEvents.ts';
+import { STORE_CHUNK, storeEvents } from '../events/storeEvents.ts';
 import { generateEvents, type GenerateOptions } from './generateEvents.ts';
 
-/** Events per transaction: a few INSERT statements of storeEvents, little memory. */
-export const LOAD_CHUNK = 20_000;
+/** Events per transaction: one INSERT statement of storeEvents; measured faster than four. */
+export const LOAD_CHUNK = STORE_CHUNK;
 /**
  * Transactions in flight: while PostgreSQL stores one chunk, Node generates and encodes the
  * next. PGlite runs transactions one at a time anyway.

@@ -1,17 +1,9 @@
 import type { EventName, LevelEvent } from '../events/eventSchema.ts';
 import { ABANDON_SHARE, playAttempt } from './attempt.ts';
+import { createProfile, type Profile } from './profile.ts';
 import { mix32, Random } from './random.ts';
-import {
-  countries,
-  DAY_MS,
-  funnelVariants,
-  platforms,
-  type FunnelVariant,
-  type World,
-} from './world.ts';
+import { DAY_MS, type World } from './world.ts';
 
-/** Share of players who install on the first day (a launch or a campaign); the rest arrive later. */
-const LAUNCH_SHARE = 0.3;
 /** Mean extra sessions on an active day beyond the first, and extra attempts per session. */
 const EXTRA_SESSIONS = 1.3;
 export const EXTRA_ATTEMPTS = 2;
@@ -21,31 +13,16 @@ const SESSION_GAP_MS = 60_000;
 
 type Properties = LevelEvent['properties'];
 
-interface Profile {
-  userId: string;
-  platform: string;
-  countryCode: string;
-  variant: FunnelVariant;
-  /** Multiplies the level's win rate. */
-  skill: number;
-  /** Chance to play on a given day while not churned. */
-  engagement: number;
-  installAt: number;
+/** Names the run in session and event ids, so that two runs never share one. */
+export interface PlayerIds {
+  run: string;
+  nextEventId(): string;
+  /** Plays the same but builds no events: what a pilot that only counts needs. */
+  countOnly?: boolean;
 }
 
-function createProfile(world: World, index: number, random: Random): Profile {
-  const span = world.now - world.periodStart;
-  const window = random.chance(LAUNCH_SHARE) ? Math.min(DAY_MS, span) : span;
-  return {
-    userId: `u${String(index + 1).padStart(6, '0')}`,
-    platform: platforms.pick(random),
-    countryCode: countries.pick(random),
-    variant: funnelVariants[random.int(0, 1)],
-    skill: random.between(0.8, 1.2),
-    engagement: random.between(0.35, 0.95),
-    installAt: world.periodStart + Math.floor(random.next() * window),
-  };
-}
+/** What a counting run yields in place of an event. */
+const COUNTED = {} as LevelEvent;
 
 /**
  * One player's life over the period, from install at level 1: active days, sessions, attempts,
@@ -69,7 +46,7 @@ export class PlayerRun {
     private readonly index: number,
     /** How much players play: scales days played, sessions and attempts to reach a total. */
     private readonly intensity: number,
-    private readonly nextEventId: () => string,
+    private readonly ids: PlayerIds,
   ) {
     this.random = new Random(world.seed ^ mix32(index));
     this.profile = createProfile(world, index, this.random);
@@ -115,7 +92,7 @@ export class PlayerRun {
 
   private *session(at: number): Generator<LevelEvent> {
     this.sessions++;
-    this.sessionId = `${this.world.seed.toString(36)}-${this.index}-${this.sessions}`;
+    this.sessionId = `${this.ids.run}-${this.index}-${this.sessions}`;
     this.clock = at;
     this.upgradeApp();
     this.funnelVersion = this.world.funnelVersion(this.profile.variant, at);
@@ -179,8 +156,11 @@ export class PlayerRun {
       this.ended = true;
       return undefined;
     }
+    // Drawn before anything is built, so that a pilot that only counts stays in step.
+    const missing = this.random.chance(MISSING_SHARE) ? this.random.next() : -1;
+    if (this.ids.countOnly) return COUNTED;
     const event: LevelEvent = {
-      eventId: this.nextEventId(),
+      eventId: this.ids.nextEventId(),
       userId: this.profile.userId,
       gameId: this.world.gameId,
       sessionId: this.sessionId,
@@ -193,16 +173,23 @@ export class PlayerRun {
       levelFunnelVersion: this.funnelVersion,
       createdAt: new Date(at).toISOString(),
     };
-    if (this.random.chance(MISSING_SHARE)) dropDimension(event, this.random);
+    if (missing >= 0) dropDimension(event, missing);
     return event;
   }
 }
 
+const optionalDimensions = [
+  'countryCode',
+  'appVersion',
+  'levelFunnel',
+  'levelFunnelVersion',
+] as const;
+
 /** Real data has gaps: a client that sends no country, an old build without a funnel. */
-function dropDimension(event: LevelEvent, random: Random): void {
-  const field = (['countryCode', 'appVersion', 'levelFunnel', 'levelFunnelVersion'] as const)[
-    random.int(0, 3)
-  ];
-  if (random.chance(0.5)) delete event[field];
+function dropDimension(event: LevelEvent, draw: number): void {
+  const pick = Math.floor(draw * 2 * optionalDimensions.length);
+  const field = optionalDimensions[pick >> 1];
+  // Some clients leave the field out, others send null.
+  if (pick % 2 === 0) delete event[field];
   else event[field] = null;
 }
