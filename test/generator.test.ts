@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from '../src/db/connection.ts';
+import { query, type Db } from '../src/db/connection.ts';
 import { checkEvent, type LevelEvent } from '../src/events/eventSchema.ts';
 import {
   generateEvents,
@@ -107,5 +107,34 @@ describe('loadGeneratedEvents', () => {
   it('stores nothing new when the same events are loaded again', async () => {
     const result = await loadGeneratedEvents(database.db, small);
     expect(result.stored).toBe(0);
+  });
+
+  it('stores a chunk again after PostgreSQL rolled it back on a deadlock', async () => {
+    const options = { ...small, gameId: 'retried' };
+    const generated = [...generateEvents(options)].length;
+    let failures = 0;
+    const flaky = Object.create(database.db) as Db;
+    flaky.transaction = ((run: never) => {
+      if (failures++ > 0) return database.db.transaction(run);
+      return Promise.reject(new Error('failed query', { cause: { code: '40P01' } }));
+    }) as Db['transaction'];
+    const result = await loadGeneratedEvents(flaky, options);
+    const [row] = await query<{ events: number }>(
+      database.db,
+      sql`select count(*)::int as events from level_events where game_id = 'retried'`,
+    );
+    expect(result.stored).toBe(generated);
+    expect(row.events).toBe(generated);
+  });
+
+  it('fails with a short message naming the cause on any other error', async () => {
+    const broken = Object.create(database.db) as Db;
+    broken.transaction = (() =>
+      Promise.reject(
+        new Error(`Failed query: ${'x'.repeat(5000)}`, { cause: new Error('disk full') }),
+      )) as Db['transaction'];
+    await expect(loadGeneratedEvents(broken, small)).rejects.toThrow(
+      /^storing \d+ generated events failed: disk full$/,
+    );
   });
 });

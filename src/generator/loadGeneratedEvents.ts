@@ -64,10 +64,11 @@ async function storeChunk(db: Db, chunk: LevelEvent[], tries = 3): Promise<numbe
     const result = await db.transaction((tx) => storeEvents(tx, chunk));
     return result.accepted;
   } catch (error) {
-    if (tries > 1 && (error as { cause?: { code?: string } }).cause?.code === DEADLOCK) {
-      return storeChunk(db, chunk, tries - 1);
-    }
-    throw error;
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (tries > 1 && cause?.code === DEADLOCK) return storeChunk(db, chunk, tries - 1);
+    // The driver's message quotes the whole statement with its thousands of values.
+    const reason = cause?.message ?? (error as Error).message.slice(0, 200);
+    throw new Error(`storing ${chunk.length} generated events failed: ${reason}`, { cause: error });
   }
 }
 
