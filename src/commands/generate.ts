@@ -1,4 +1,4 @@
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { openConfiguredDatabase } from '../db/open.ts';
 import {
   loadGeneratedEvents,
@@ -6,6 +6,7 @@ import {
   type GenerateOptions,
   type LoadProgress,
 } from '../generator/index.ts';
+import { progressBar } from './output.ts';
 
 export interface GenerateCommandOptions {
   game: string;
@@ -33,7 +34,7 @@ export async function generateCommand(opts: GenerateCommandOptions): Promise<voi
     seed: opts.seed,
     now: new Date(),
   };
-  const bar = progressBar();
+  const bar = progress();
   let outcome: Outcome;
   try {
     outcome = opts.out
@@ -67,22 +68,18 @@ async function loadDatabase(options: GenerateOptions, onProgress: LoadProgress):
   }
 }
 
-/** A progress bar on standard error, started at the first report, when the total is known. */
-function progressBar(): { update: LoadProgress; stop(): void } {
-  const bar = new SingleBar({
-    format: 'generate [{bar}] {percentage}% | {value}/{total} events | ETA {eta_formatted}',
-    hideCursor: true,
-    clearOnComplete: true,
-  });
+/** The shared progress bar, started at the first report, when the total is known. */
+function progress(): { update: LoadProgress; stop(): void } {
+  let bar: SingleBar | undefined;
   let started = false;
   return {
     update(loaded, expected) {
-      if (!started) bar.start(expected, 0);
+      if (!started) bar = progressBar(expected, 'events');
       started = true;
-      bar.setTotal(Math.max(expected, loaded));
-      bar.update(loaded);
+      bar?.setTotal(Math.max(expected, loaded));
+      bar?.update(loaded);
     },
-    stop: () => started && bar.stop(),
+    stop: () => bar?.stop(),
   };
 }
 
