@@ -60,7 +60,7 @@ CREATE TABLE "level_metrics_daily" (
 	"completion_count" integer NOT NULL,
 	"total_fail_duration" bigint NOT NULL,
 	"fail_count" integer NOT NULL,
-	CONSTRAINT "level_metrics_daily_pkey" PRIMARY KEY("game_id","date","level_id","level_funnel","level_funnel_version","platform","country_code","app_version")
+	CONSTRAINT "level_metrics_daily_pkey" PRIMARY KEY("game_id","date","platform","country_code","app_version","level_funnel","level_funnel_version","level_id")
 );
 --> statement-breakpoint
 CREATE TABLE "level_metrics_daily_by_level" (
@@ -83,5 +83,5 @@ CREATE TABLE "level_metrics_daily_by_level" (
 --> statement-breakpoint
 CREATE UNIQUE INDEX "level_events_game_event_id_key" ON "level_events" USING btree ("game_id","event_id") WHERE event_id is not null;--> statement-breakpoint
 CREATE INDEX "level_events_game_created_idx" ON "level_events" USING btree ("game_id","created_at");--> statement-breakpoint
-CREATE INDEX "level_events_game_user_created_idx" ON "level_events" USING btree ("game_id","user_id","created_at");--> statement-breakpoint
+CREATE INDEX "level_events_game_user_level_created_idx" ON "level_events" USING btree ("game_id","user_id","level_id","created_at");--> statement-breakpoint
 CREATE INDEX "level_metrics_daily_funnel_idx" ON "level_metrics_daily" USING btree ("game_id","level_funnel","level_funnel_version","date");

@@ -35,6 +35,8 @@ export async function aggregateDailyMetrics(
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await t.execute(sql`select pg_advisory_xact_lock(hashtext(${gameId}), ${dayNumber(date)})`);
+    // A day of a large game is a few hundred thousand events: sort them in memory, not on disk.
+    await t.execute(sql`set local work_mem = '64MB'`);
     // Ingestion updates this row in the transaction that stores a day's events: locking it
     // waits for imports of the day under way, and holds back new ones until this commits,
     // so the events read below are exactly the ones the row counts.
@@ -60,6 +62,8 @@ export async function aggregateDailyMetrics(
           select ${gameId}, ${date}::date, ${grainColumns}, ${rawCounts()}
           from source
           group by ${grainColumns}
+          order by platform, country_code, app_version, level_funnel, level_funnel_version,
+            level_id
           returning level_id, ${countColumns}
         ),
         coarse as (

@@ -59,8 +59,14 @@ export const levelEvents = pgTable(
       .where(sql`event_id is not null`),
     // The daily aggregation and the live read scan one game's day by created_at.
     index('level_events_game_created_idx').on(t.gameId, t.createdAt),
-    // The live read asks whether a player of a new event was already seen that day.
-    index('level_events_game_user_created_idx').on(t.gameId, t.userId, t.createdAt),
+    // The live read asks whether the player of a new event was already seen that day at the
+    // same level: with the level in the key, that is one or two index entries to look at.
+    index('level_events_game_user_level_created_idx').on(
+      t.gameId,
+      t.userId,
+      t.levelId,
+      t.createdAt,
+    ),
   ],
 );
 
@@ -105,17 +111,19 @@ export const levelMetricsDaily = pgTable(
     ...metricCounts,
   },
   (t) => [
+    // Dimensions before the level: a filtered read descends straight to the combinations it
+    // asks for, day by day, instead of reading every row of the range.
     primaryKey({
       name: 'level_metrics_daily_pkey',
       columns: [
         t.gameId,
         t.date,
-        t.levelId,
-        t.levelFunnel,
-        t.levelFunnelVersion,
         t.platform,
         t.countryCode,
         t.appVersion,
+        t.levelFunnel,
+        t.levelFunnelVersion,
+        t.levelId,
       ],
     }),
     index('level_metrics_daily_funnel_idx').on(

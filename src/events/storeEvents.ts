@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query, type Db } from '../db/connection.ts';
-import { UNKNOWN, UNKNOWN_FUNNEL_VERSION } from '../db/schema.ts';
 import type { LevelEvent } from './eventSchema.ts';
+import { copyToStaging, transactionClient } from './copyEvents.ts';
+import { toColumns } from './eventColumns.ts';
 
 /** Events per INSERT statement: large enough to amortise a round trip, small in memory. */
 export const STORE_CHUNK = 5000;
@@ -11,52 +12,6 @@ export interface StoreResult {
   accepted: number;
   /** Events skipped because their (gameId, eventId) was stored before. */
   duplicates: number;
-}
-
-function dimension(value: string | null | undefined): string {
-  return value === undefined || value === null || value === '' ? UNKNOWN : value;
-}
-
-/** Column arrays for one chunk, in the order of the unnest() below. */
-function toColumns(events: readonly LevelEvent[]) {
-  const columns = {
-    gameId: [] as string[],
-    eventId: [] as (string | null)[],
-    userId: [] as string[],
-    sessionId: [] as string[],
-    eventName: [] as string[],
-    levelId: [] as number[],
-    properties: [] as string[],
-    boosterUsed: [] as boolean[],
-    egp: [] as (number | null)[],
-    durationMs: [] as (number | null)[],
-    platform: [] as string[],
-    countryCode: [] as string[],
-    appVersion: [] as string[],
-    levelFunnel: [] as string[],
-    levelFunnelVersion: [] as number[],
-    createdAt: [] as string[],
-  };
-  for (const e of events) {
-    const p = e.properties;
-    columns.gameId.push(e.gameId);
-    columns.eventId.push(e.eventId ?? null);
-    columns.userId.push(e.userId);
-    columns.sessionId.push(e.sessionId);
-    columns.eventName.push(e.eventName);
-    columns.levelId.push(p.levelId);
-    columns.properties.push(JSON.stringify(p));
-    columns.boosterUsed.push(p.boosters !== undefined && Object.keys(p.boosters).length > 0);
-    columns.egp.push(p.egp ?? null);
-    columns.durationMs.push(p.duration === undefined ? null : Math.round(p.duration * 1000));
-    columns.platform.push(e.platform);
-    columns.countryCode.push(dimension(e.countryCode));
-    columns.appVersion.push(dimension(e.appVersion));
-    columns.levelFunnel.push(dimension(e.levelFunnel));
-    columns.levelFunnelVersion.push(e.levelFunnelVersion ?? UNKNOWN_FUNNEL_VERSION);
-    columns.createdAt.push(e.createdAt);
-  }
-  return columns;
 }
 
 /**
@@ -72,45 +27,55 @@ export async function storeEvents(db: Db, events: readonly LevelEvent[]): Promis
   return { accepted, duplicates: events.length - accepted };
 }
 
+const insertColumns = sql.raw(
+  'game_id, event_id, user_id, session_id, event_name, level_id, properties, booster_used, ' +
+    'egp, duration_ms, platform, country_code, app_version, level_funnel, ' +
+    'level_funnel_version, created_at',
+);
+
+/**
+ * Inserts the rows of `incoming` (named as `insertColumns`), skipping a (gameId, eventId) stored
+ * before, and adds what was stored to level_event_days, all in one statement.
+ */
+function insertFrom(incoming: SQL): SQL {
+  return sql`
+    with incoming as (${incoming}),
+    stored as (
+      insert into level_events (${insertColumns})
+      select ${insertColumns} from incoming
+      on conflict (game_id, event_id) where event_id is not null do nothing
+      returning game_id, created_at
+    ),
+    days as (
+      insert into level_event_days as d (game_id, date, event_count, last_received_at)
+      select game_id, (created_at at time zone 'UTC')::date, count(*), now()
+      from stored
+      group by 1, 2
+      on conflict (game_id, date) do update
+        set event_count = d.event_count + excluded.event_count,
+            last_received_at = excluded.last_received_at
+    )
+    select count(*)::int as stored from stored`;
+}
+
 async function storeChunk(db: Db, events: readonly LevelEvent[]): Promise<number> {
-  const c = toColumns(events);
-  const [row] = await query<{ stored: number | string }>(
-    db,
-    sql`
-      with incoming as (
-        select * from unnest(
-          ${sql.param(c.gameId)}::text[], ${sql.param(c.eventId)}::text[], ${sql.param(c.userId)}::text[],
-          ${sql.param(c.sessionId)}::text[], ${sql.param(c.eventName)}::text[], ${sql.param(c.levelId)}::int[],
-          ${sql.param(c.properties)}::text[], ${sql.param(c.boosterUsed)}::boolean[], ${sql.param(c.egp)}::float8[],
-          ${sql.param(c.durationMs)}::bigint[], ${sql.param(c.platform)}::text[], ${sql.param(c.countryCode)}::text[],
-          ${sql.param(c.appVersion)}::text[], ${sql.param(c.levelFunnel)}::text[], ${sql.param(c.levelFunnelVersion)}::int[],
-          ${sql.param(c.createdAt)}::timestamptz[]
-        ) as t(game_id, event_id, user_id, session_id, event_name, level_id, properties,
-               booster_used, egp, duration_ms, platform, country_code, app_version,
-               level_funnel, level_funnel_version, created_at)
-      ),
-      stored as (
-        insert into level_events (game_id, event_id, user_id, session_id, event_name, level_id,
-          properties, booster_used, egp, duration_ms, platform, country_code, app_version,
-          level_funnel, level_funnel_version, created_at)
-        select game_id, event_id, user_id, session_id, event_name, level_id, properties::jsonb,
-          booster_used, egp, duration_ms, platform, country_code, app_version, level_funnel,
-          level_funnel_version, created_at
-        from incoming
-        on conflict (game_id, event_id) where event_id is not null do nothing
-        returning game_id, created_at
-      ),
-      days as (
-        insert into level_event_days as d (game_id, date, event_count, last_received_at)
-        select game_id, (created_at at time zone 'UTC')::date, count(*), now()
-        from stored
-        group by 1, 2
-        on conflict (game_id, date) do update
-          set event_count = d.event_count + excluded.event_count,
-              last_received_at = excluded.last_received_at
-      )
-      select count(*)::int as stored from stored
-    `,
-  );
+  const client = transactionClient(db);
+  const incoming = client ? await copyToStaging(client, events) : unnestRows(events);
+  const [row] = await query<{ stored: number | string }>(db, insertFrom(incoming));
   return Number(row.stored);
+}
+
+/** The chunk as parameter arrays turned into rows: works on every driver. */
+function unnestRows(events: readonly LevelEvent[]): SQL {
+  const c = toColumns(events);
+  const p = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+  return sql`
+    select * from unnest(
+      ${p(c.gameId, 'text')}, ${p(c.eventId, 'text')}, ${p(c.userId, 'text')},
+      ${p(c.sessionId, 'text')}, ${p(c.eventName, 'text')}, ${p(c.levelId, 'int')},
+      ${p(c.properties, 'jsonb')}, ${p(c.boosterUsed, 'boolean')}, ${p(c.egp, 'float8')},
+      ${p(c.durationMs, 'bigint')}, ${p(c.platform, 'text')}, ${p(c.countryCode, 'text')},
+      ${p(c.appVersion, 'text')}, ${p(c.levelFunnel, 'text')}, ${p(c.levelFunnelVersion, 'int')},
+      ${p(c.createdAt, 'timestamptz')}
+    ) as t(${insertColumns})`;
 }
