@@ -263,6 +263,36 @@ describe(`POST /api/events rejects a batch with any invalid event (${backend})`,
   });
 });
 
+describe(`POST /api/events beside other writers (${backend})`, () => {
+  const day = (d: number) => `2025-02-0${d}T12:00:00Z`;
+  const dayRow = (d: number) =>
+    sql`update level_event_days set event_count = event_count
+        where game_id = 'locks' and date = ${`2025-02-0${d}`}`;
+
+  // Only PostgreSQL runs two transactions at once.
+  it.skipIf(backend === 'pglite')(
+    'stores the batch again when PostgreSQL rolls it back as a deadlock victim',
+    async () => {
+      await post(levelEvents(2, (i) => ({ gameId: 'locks', createdAt: day(i + 1) })));
+      const batch = levelEvents(2, (i) => ({ gameId: 'locks', createdAt: day(i + 1) }));
+      let posted: Promise<Awaited<ReturnType<typeof post>>> | undefined;
+
+      // Holds day 2, lets the batch take day 1 and wait for day 2, then asks for day 1.
+      await database.db.transaction(async (tx) => {
+        await query(tx, dayRow(2));
+        // inject() sends when its result is awaited or then'd.
+        posted = post(batch).then((response) => response);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await query(tx, dayRow(1));
+      });
+      const response = await posted!;
+
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ accepted: 2, duplicates: 0 });
+    },
+  );
+});
+
 describe(`an auth token guards POST /api/events (${backend})`, () => {
   let guarded: FastifyInstance;
   const token = 'test-token-0123456789';
