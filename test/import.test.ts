@@ -40,6 +40,16 @@ async function rejection(text: string, size?: number): Promise<ImportRejectedErr
   return error as ImportRejectedError;
 }
 
+/** What level_event_days counts for a game, over all its days. */
+async function dayCount(gameId: string): Promise<number> {
+  const [row] = await query<{ n: number }>(
+    database.db,
+    sql`select coalesce(sum(event_count), 0)::int as n from level_event_days
+        where game_id = ${gameId}`,
+  );
+  return row.n;
+}
+
 async function rowCount(gameId: string): Promise<number> {
   const [row] = await query<{ n: number }>(
     database.db,
@@ -83,6 +93,7 @@ describe(`importing NDJSON (${backend})`, () => {
     ]);
     expect(error.message).toBe('1 problem(s) in 1 of 10000 event(s); nothing was stored');
     expect(await rowCount('bad-line')).toBe(0);
+    expect(await dayCount('bad-line')).toBe(0);
   });
 
   it('stores every event of a good file, across several chunks', async () => {
@@ -101,6 +112,7 @@ describe(`importing NDJSON (${backend})`, () => {
     expect(first).toMatchObject({ events: 6_000, accepted: 6_000, duplicates: 0 });
     expect(second).toMatchObject({ events: 6_000, accepted: 0, duplicates: 6_000 });
     expect(await rowCount('twice')).toBe(6_000);
+    expect(await dayCount('twice')).toBe(6_000);
   });
 
   it('skips blank lines but counts them in line numbers', async () => {

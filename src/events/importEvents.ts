@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Db } from '../db/connection.ts';
 import { checkEvent, type EventProblem, type LevelEvent } from './eventSchema.ts';
 import { readRecords, type InputRecord } from './readRecords.ts';
-import { STORE_CHUNK, storeEvents } from './storeEvents.ts';
+import { recordEventDays, STORE_CHUNK, storeEvents, type PendingDays } from './storeEvents.ts';
 
 /** Problems listed in a rejection; the rest are only counted. */
 export const MAX_LISTED_PROBLEMS = 100;
@@ -58,6 +58,11 @@ class ImportRun {
   /** The chunk being stored while the next one is read and checked. */
   private storing: Promise<void> = Promise.resolve();
   private storeFailure: unknown;
+  /**
+   * Stored events per day, added to level_event_days once at the end: the import then locks
+   * those rows only just before it commits, so that it does not hold up other writers.
+   */
+  private readonly days: PendingDays = new Map();
 
   constructor(
     private readonly tx: Db,
@@ -102,6 +107,7 @@ class ImportRun {
     }
     await this.flush();
     await this.settle();
+    await recordEventDays(this.tx, this.days);
     return { ...this.totals };
   }
 
@@ -120,7 +126,7 @@ class ImportRun {
     const events = this.batch;
     this.batch = [];
     if (events.length === 0 || this.problemCount > 0) return;
-    this.storing = storeEvents(this.tx, events).then(
+    this.storing = storeEvents(this.tx, events, this.days).then(
       (stored) => {
         this.totals.accepted += stored.accepted;
         this.totals.duplicates += stored.duplicates;
