@@ -1,6 +1,6 @@
 import { config } from '../config.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
-import { startAggregationJobs } from '../jobs/scheduler.ts';
+import { startAggregationJobs, type AggregationScheduler } from '../jobs/scheduler.ts';
 import { buildApp } from '../server/app.ts';
 
 /**
@@ -12,12 +12,7 @@ export async function serveCommand(opts: { cron: boolean }): Promise<void> {
   const { PORT, HOST, LOG_LEVEL, AUTH_TOKEN, AGGREGATION_CRON, LIVE_AGGREGATION_CRON } = config();
   const database = await openConfiguredDatabase();
   const app = await buildApp({ database, logLevel: LOG_LEVEL, authToken: AUTH_TOKEN });
-  const jobs = opts.cron
-    ? startAggregationJobs(database.db, app.log, {
-        dailyCron: AGGREGATION_CRON,
-        liveCron: LIVE_AGGREGATION_CRON,
-      })
-    : undefined;
+  let jobs: AggregationScheduler | undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -30,7 +25,20 @@ export async function serveCommand(opts: { cron: boolean }): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
-  await app.listen({ port: PORT, host: HOST });
+  try {
+    await app.listen({ port: PORT, host: HOST });
+  } catch (error) {
+    // A busy port: release the database, start no job, so that the process exits with the error.
+    await app.close();
+    await database.close();
+    throw error;
+  }
+  if (opts.cron) {
+    jobs = startAggregationJobs(database.db, app.log, {
+      dailyCron: AGGREGATION_CRON,
+      liveCron: LIVE_AGGREGATION_CRON,
+    });
+  }
   app.log.info(
     {
       database: database.kind,

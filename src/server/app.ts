@@ -1,9 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { query, type Database } from '../db/connection.ts';
+import type { Database } from '../db/connection.ts';
+import { aggregationRoutes } from './aggregationRoutes.ts';
 import { ApiError, handleError, handleNotFound } from './errors.ts';
 import { eventRoutes } from './eventRoutes.ts';
+import { funnelRoutes } from './funnelRoutes.ts';
+import { gameRoutes } from './gameRoutes.ts';
+import { healthRoutes } from './health.ts';
 
 export interface AppOptions {
   database: Database;
@@ -25,6 +28,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info' },
     bodyLimit: BODY_LIMIT,
+    // A game id may have 200 characters, percent-encoded in the path; the route checks its length.
+    routerOptions: { maxParamLength: 1024 },
     // One line per request from the hook below: no body, no query string values.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -43,22 +48,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     );
   });
 
-  app.get('/health', async () => {
-    await healthCheck(options.database);
-    return { status: 'ok', database: options.database.kind };
-  });
+  await app.register(healthRoutes, { database: options.database });
   await app.register(eventRoutes, { database: options.database });
+  await app.register(gameRoutes, { database: options.database });
+  await app.register(funnelRoutes, { database: options.database });
+  await app.register(aggregationRoutes, { database: options.database });
   return app;
-}
-
-async function healthCheck(database: Database): Promise<void> {
-  try {
-    await query(database.db, sql`select 1`);
-  } catch (error) {
-    throw new ApiError(503, 'database_unavailable', 'the database does not answer', undefined, {
-      cause: error,
-    });
-  }
 }
 
 function digest(value: string): Buffer {
