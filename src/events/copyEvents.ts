@@ -5,7 +5,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../db/connection.ts';
 import type { LevelEvent } from './eventSchema.ts';
-import { toColumns } from './eventColumns.ts';
+import { toRow } from './eventColumns.ts';
 
 /**
  * On PostgreSQL, COPY into a temporary table is the fastest way in: measured about 1.5 times
@@ -40,42 +40,24 @@ export async function copyToStaging(
   return sql`select * from ${sql.raw(STAGING)}`;
 }
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
 /** COPY's text format: tab-separated, \N for null, backslash escapes. */
 function field(value: string | number | boolean | null): string {
   if (value === null) return '\\N';
   if (typeof value !== 'string') return String(value);
-  return value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]);
+  return NEEDS_ESCAPE.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : value;
 }
 
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
 function* copyLines(events: readonly LevelEvent[]): Generator<string> {
-  const c = toColumns(events);
-  const columns = [
-    c.gameId,
-    c.eventId,
-    c.userId,
-    c.sessionId,
-    c.eventName,
-    c.levelId,
-    c.properties,
-    c.boosterUsed,
-    c.egp,
-    c.durationMs,
-    c.platform,
-    c.countryCode,
-    c.appVersion,
-    c.levelFunnel,
-    c.levelFunnelVersion,
-    c.createdAt,
-  ];
-  let lines: string[] = [];
+  let block = '';
   for (let i = 0; i < events.length; i++) {
-    lines.push(columns.map((column) => field(column[i])).join('\t'));
-    if (lines.length === 1000) {
-      yield `${lines.join('\n')}\n`;
-      lines = [];
+    block += `${toRow(events[i]).map(field).join('\t')}\n`;
+    if (i % 1000 === 999) {
+      yield block;
+      block = '';
     }
   }
-  if (lines.length > 0) yield `${lines.join('\n')}\n`;
+  if (block !== '') yield block;
 }

@@ -5,44 +5,55 @@ function dimension(value: string | null | undefined): string {
   return value === undefined || value === null || value === '' ? UNKNOWN : value;
 }
 
-/** Column arrays for one chunk, in the order of the unnest() below. */
-export function toColumns(events: readonly LevelEvent[]) {
-  const columns = {
-    gameId: [] as string[],
-    eventId: [] as (string | null)[],
-    userId: [] as string[],
-    sessionId: [] as string[],
-    eventName: [] as string[],
-    levelId: [] as number[],
-    properties: [] as string[],
-    boosterUsed: [] as boolean[],
-    egp: [] as (number | null)[],
-    durationMs: [] as (number | null)[],
-    platform: [] as string[],
-    countryCode: [] as string[],
-    appVersion: [] as string[],
-    levelFunnel: [] as string[],
-    levelFunnelVersion: [] as number[],
-    createdAt: [] as string[],
-  };
+/** One value per column of level_events that ingestion writes, in `insertColumns` order. */
+export type EventRow = [
+  gameId: string,
+  eventId: string | null,
+  userId: string,
+  sessionId: string,
+  eventName: string,
+  levelId: number,
+  properties: string,
+  boosterUsed: boolean,
+  egp: number | null,
+  durationMs: number | null,
+  platform: string,
+  countryCode: string,
+  appVersion: string,
+  levelFunnel: string,
+  levelFunnelVersion: number,
+  createdAt: string,
+];
+
+/** The stored form of an event: unknown dimensions made explicit, metric inputs extracted. */
+export function toRow(e: LevelEvent): EventRow {
+  const p = e.properties;
+  return [
+    e.gameId,
+    e.eventId ?? null,
+    e.userId,
+    e.sessionId,
+    e.eventName,
+    p.levelId,
+    JSON.stringify(p),
+    p.boosters !== undefined && Object.keys(p.boosters).length > 0,
+    p.egp ?? null,
+    p.duration === undefined ? null : Math.round(p.duration * 1000),
+    e.platform,
+    dimension(e.countryCode),
+    dimension(e.appVersion),
+    dimension(e.levelFunnel),
+    e.levelFunnelVersion ?? UNKNOWN_FUNNEL_VERSION,
+    e.createdAt,
+  ];
+}
+
+/** The rows of a chunk turned into one array per column, for unnest(). */
+export function toColumns(events: readonly LevelEvent[]): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: 16 }, () => []);
   for (const e of events) {
-    const p = e.properties;
-    columns.gameId.push(e.gameId);
-    columns.eventId.push(e.eventId ?? null);
-    columns.userId.push(e.userId);
-    columns.sessionId.push(e.sessionId);
-    columns.eventName.push(e.eventName);
-    columns.levelId.push(p.levelId);
-    columns.properties.push(JSON.stringify(p));
-    columns.boosterUsed.push(p.boosters !== undefined && Object.keys(p.boosters).length > 0);
-    columns.egp.push(p.egp ?? null);
-    columns.durationMs.push(p.duration === undefined ? null : Math.round(p.duration * 1000));
-    columns.platform.push(e.platform);
-    columns.countryCode.push(dimension(e.countryCode));
-    columns.appVersion.push(dimension(e.appVersion));
-    columns.levelFunnel.push(dimension(e.levelFunnel));
-    columns.levelFunnelVersion.push(e.levelFunnelVersion ?? UNKNOWN_FUNNEL_VERSION);
-    columns.createdAt.push(e.createdAt);
+    const row = toRow(e);
+    for (let i = 0; i < row.length; i++) columns[i].push(row[i]);
   }
   return columns;
 }

@@ -107,15 +107,19 @@ async function storeChunk(db: Db, events: readonly LevelEvent[], days: PendingDa
 
 /** The chunk as parameter arrays turned into rows: works on every driver. */
 function unnestRows(events: readonly LevelEvent[]): SQL {
-  const c = toColumns(events);
-  const p = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
-  return sql`
-    select * from unnest(
-      ${p(c.gameId, 'text')}, ${p(c.eventId, 'text')}, ${p(c.userId, 'text')},
-      ${p(c.sessionId, 'text')}, ${p(c.eventName, 'text')}, ${p(c.levelId, 'int')},
-      ${p(c.properties, 'jsonb')}, ${p(c.boosterUsed, 'boolean')}, ${p(c.egp, 'float8')},
-      ${p(c.durationMs, 'bigint')}, ${p(c.platform, 'text')}, ${p(c.countryCode, 'text')},
-      ${p(c.appVersion, 'text')}, ${p(c.levelFunnel, 'text')}, ${p(c.levelFunnelVersion, 'int')},
-      ${p(c.createdAt, 'timestamptz')}
-    ) as t(${insertColumns})`;
+  const types = [
+    'text',
+    'text',
+    'text',
+    'text',
+    'text',
+    'int',
+    'jsonb',
+    'boolean',
+    'float8',
+  ].concat(['bigint', 'text', 'text', 'text', 'text', 'int', 'timestamptz']);
+  const arrays = toColumns(events).map(
+    (values, i) => sql`${sql.param(values)}::${sql.raw(types[i])}[]`,
+  );
+  return sql`select * from unnest(${sql.join(arrays, sql`, `)}) as t(${insertColumns})`;
 }
