@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { dashboardRoutes } from '../dashboard/dashboardRoutes.ts';
 import type { Database } from '../db/connection.ts';
 import { aggregationRoutes } from './aggregationRoutes.ts';
 import { ApiError, handleError, handleNotFound } from './errors.ts';
@@ -53,6 +54,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(gameRoutes, { database: options.database });
   await app.register(funnelRoutes, { database: options.database });
   await app.register(aggregationRoutes, { database: options.database });
+  await app.register(dashboardRoutes);
   return app;
 }
 
