@@ -6,7 +6,7 @@ import {
   type DayAggregation,
 } from '../aggregation/aggregationService.ts';
 import type { Database, Db } from '../db/connection.ts';
-import { requireAuth } from './app.ts';
+import { requireAuth } from './auth.ts';
 import { parseRequest } from './errors.ts';
 import { checkRange, daySchema, gameIdSchema, unknownKeys } from './requestSchemas.ts';
 

@@ -1,9 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { dashboardRoutes } from '../dashboard/dashboardRoutes.ts';
 import type { Database } from '../db/connection.ts';
 import { aggregationRoutes } from './aggregationRoutes.ts';
-import { ApiError, handleError, handleNotFound } from './errors.ts';
+import { handleError, handleNotFound } from './errors.ts';
 import { eventRoutes } from './eventRoutes.ts';
 import { funnelRoutes } from './funnelRoutes.ts';
 import { gameRoutes } from './gameRoutes.ts';
@@ -56,21 +55,4 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(aggregationRoutes, { database: options.database });
   await app.register(dashboardRoutes);
   return app;
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
-/**
- * preHandler for write and admin routes: with an auth token configured, the request must carry
- * it as a bearer token. Digests are compared so that the time taken reveals nothing.
- */
-export async function requireAuth(request: FastifyRequest): Promise<void> {
-  const expected = request.server.authToken;
-  if (expected === undefined) return;
-  const header = request.headers.authorization ?? '';
-  const match = /^Bearer\s+(.+)$/i.exec(header);
-  if (match && timingSafeEqual(digest(match[1].trim()), digest(expected))) return;
-  throw new ApiError(401, 'unauthorized', 'a valid Authorization: Bearer <token> is required');
 }

@@ -4,7 +4,7 @@ import type { Database } from '../db/connection.ts';
 import type { StoreResult } from '../events/storeEvents.ts';
 import { checkEvent, type EventProblem, type LevelEvent } from '../events/eventSchema.ts';
 import { storeEvents } from '../events/storeEvents.ts';
-import { requireAuth } from './app.ts';
+import { requireAuth } from './auth.ts';
 import { ApiError, parseRequest } from './errors.ts';
 
 /** Events per request: a larger upload goes through `level-funnel import` or several requests. */
