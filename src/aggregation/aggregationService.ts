@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { query, type Db } from '../db/connection.ts';
-import { countColumns, dayBounds, grainColumns, rawCounts } from '../levelMetrics/countsSql.ts';
+import { countColumns, dayBounds, grainColumns, grainCounts } from '../levelMetrics/countsSql.ts';
 import { daysBetween, dayNumber } from './days.ts';
 
 /**
@@ -59,9 +59,8 @@ export async function aggregateDailyMetrics(
         ),
         fine as (
           insert into level_metrics_daily (game_id, date, ${grainColumns}, ${countColumns})
-          select ${gameId}, ${date}::date, ${grainColumns}, ${rawCounts()}
-          from source
-          group by ${grainColumns}
+          select ${gameId}, ${date}::date, ${grainColumns}, ${countColumns}
+          from (${grainCounts(sql`source`)}) grains
           order by platform, country_code, app_version, level_funnel, level_funnel_version,
             level_id
           returning level_id, ${countColumns}

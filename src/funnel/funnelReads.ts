@@ -5,7 +5,13 @@ import { addDays, daysBetween } from '../aggregation/days.ts';
 import { dayBounds, summedCounts } from '../levelMetrics/countsSql.ts';
 import type { FunnelQuery } from './filters.ts';
 import type { LevelCounts } from './metrics.ts';
-import { liveDeltaGrainRows, rawGrainRows, rollupRows } from './rawCountsSql.ts';
+import {
+  deltaEvents,
+  liveDeltaGrainRows,
+  rawGrainRows,
+  rollupRows,
+  type LiveDelta,
+} from './rawCountsSql.ts';
 
 /** Where each day of a fast read came from. */
 export interface DaySources {
@@ -78,6 +84,8 @@ interface DayPlan {
   aggregated: number | null;
   maxEventId: number | null;
   version: number | null;
+  /** The last event id stored, of any game. */
+  lastEventId: number;
 }
 
 /**
@@ -94,8 +102,8 @@ export async function planFastRead(db: Db, q: FunnelQuery): Promise<ReadPlan> {
   if (sources.rollupDays.length + sources.liveDays.length > 0) {
     parts.push(rollupRows(q.gameId, [...sources.rollupDays, ...sources.liveDays], q.filters));
   }
-  for (const [date, lastId] of sources.deltas) {
-    parts.push(liveDeltaGrainRows(q.gameId, date, lastId, q.filters));
+  for (const delta of sources.deltas.values()) {
+    parts.push(liveDeltaGrainRows(q.gameId, delta, q.filters));
   }
   for (const [first, last] of runs(sources.rawDays)) {
     parts.push(rawGrainRows(q.gameId, first, last, q.filters));
@@ -110,7 +118,8 @@ async function planDays(db: Db, q: FunnelQuery) {
     sql`
       select d::date::text as date, b.event_count::float8 as stored,
         a.source_events::float8 as aggregated, a.max_event_id::float8 as "maxEventId",
-        a.sql_version as version
+        a.sql_version as version,
+        (select coalesce(max(id), 0) from level_events)::float8 as "lastEventId"
       from generate_series(${q.startDate}::date, ${q.endDate}::date, interval '1 day') d
       left join level_event_days b on b.game_id = ${q.gameId} and b.date = d::date
       left join level_metrics_aggregations a on a.game_id = ${q.gameId} and a.date = d::date
@@ -145,22 +154,22 @@ async function planDays(db: Db, q: FunnelQuery) {
  * event, breaks that, and such a day is read from raw events instead.
  */
 async function confirmDeltas(db: Db, gameId: string, days: DayPlan[]) {
-  const confirmed = new Map<string, number>();
+  const confirmed = new Map<string, LiveDelta>();
   if (days.length === 0) return confirmed;
-  const counts = days.map((day) => {
-    const { from, to } = dayBounds(day.date, day.date);
-    return sql`
-      select ${day.date} as date, count(*)::float8 as n from level_events
-      where game_id = ${gameId} and id > ${day.maxEventId}
-        and created_at >= ${from} and created_at < ${to}`;
-  });
+  const deltas = days.map((day) => ({
+    day: day.date,
+    lastAggregatedId: day.maxEventId ?? 0,
+    walkIds: day.lastEventId - (day.maxEventId ?? 0) < (day.stored ?? 0),
+  }));
+  const counts = deltas.map(
+    (delta) =>
+      sql`select ${delta.day} as date, count(*)::float8 as n from ${deltaEvents(gameId, delta)}`,
+  );
   const rows = await query<{ date: string; n: number }>(db, sql.join(counts, sql` union all `));
-  for (const day of days) {
+  days.forEach((day, i) => {
     const found = rows.find((r) => r.date === day.date)?.n;
-    if (found === (day.stored ?? 0) - (day.aggregated ?? 0)) {
-      confirmed.set(day.date, day.maxEventId ?? 0);
-    }
-  }
+    if (found === (day.stored ?? 0) - (day.aggregated ?? 0)) confirmed.set(day.date, deltas[i]);
+  });
   return confirmed;
 }
 

@@ -2,11 +2,11 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { FunnelFilters } from './filters.ts';
 import {
   countColumns,
+  countedColumns,
   dayBounds,
-  eventDay,
   filterConditions,
   grainColumns,
-  rawCounts,
+  grainCounts,
 } from '../levelMetrics/countsSql.ts';
 
 /**
@@ -20,47 +20,66 @@ export function rawGrainRows(
   filters: FunnelFilters,
 ): SQL {
   const { from, to } = dayBounds(firstDay, lastDay);
-  return sql`
-    select level_id, ${rawCounts()}
-    from level_events
-    where game_id = ${gameId} and created_at >= ${from} and created_at < ${to}
-      ${filterConditions(filters)}
-    group by ${eventDay}, ${grainColumns}`;
+  const events = sql`
+    (select ${countedColumns} from level_events
+     where game_id = ${gameId} and created_at >= ${from} and created_at < ${to}
+       ${filterConditions(filters)}) events`;
+  return sql`select level_id, ${countColumns} from (${grainCounts(events, { byDay: true })}) g`;
+}
+
+/** The events of a day stored after the rollup was built from those up to `lastAggregatedId`. */
+export interface LiveDelta {
+  day: string;
+  lastAggregatedId: number;
+  /**
+   * Walk the ids after `lastAggregatedId` rather than the day's events: the right way in when
+   * fewer events of any day were stored since than the day holds (today's rollup being a
+   * minute old, typically). The planner cannot know that ahead of the statement.
+   */
+  walkIds: boolean;
+}
+
+/** The delta's events as a FROM item `e`, with the columns the counts read. */
+export function deltaEvents(gameId: string, delta: LiveDelta): SQL {
+  const { from, to } = dayBounds(delta.day, delta.day);
+  const columns = sql`id, game_id, ${countedColumns}`;
+  if (!delta.walkIds) {
+    return sql`(select ${columns} from level_events
+      where game_id = ${gameId} and id > ${delta.lastAggregatedId}
+        and created_at >= ${from} and created_at < ${to}) e`;
+  }
+  // offset 0 keeps the day's conditions out of the inner scan, so that it walks the ids.
+  return sql`(select ${columns} from
+      (select ${columns} from level_events where id > ${delta.lastAggregatedId} offset 0) recent
+      where game_id = ${gameId} and created_at >= ${from} and created_at < ${to}) e`;
 }
 
 /**
- * Per-grain count rows of the events of `day` stored after the rollup was built from the
- * events up to `lastAggregatedId`. A player counts only if the rollup has not counted them
- * in the same grain already, so rollup + delta equals the whole day computed from raw events.
+ * Per-grain count rows of a live delta. A player counts only if the rollup has not counted
+ * them in the same grain that day already, so rollup + delta equals the whole day computed
+ * from raw events.
  */
-export function liveDeltaGrainRows(
-  gameId: string,
-  day: string,
-  lastAggregatedId: number,
-  filters: FunnelFilters,
-): SQL {
-  const { from, to } = dayBounds(day, day);
-  return sql`
-    select level_id, ${rawCounts(sql`first_in_day`)}
-    from (
-      select e.user_id, e.event_name, e.booster_used, e.egp, e.duration_ms, ${grainColumns},
+export function liveDeltaGrainRows(gameId: string, delta: LiveDelta, filters: FunnelFilters): SQL {
+  const { from, to } = dayBounds(delta.day, delta.day);
+  const events = sql`
+    (
+      select e.*,
         not exists (
           select 1 from level_events p
           where p.game_id = e.game_id and p.user_id = e.user_id
             and p.created_at >= ${from} and p.created_at < ${to}
-            and p.id <= ${lastAggregatedId}
+            and p.id <= ${delta.lastAggregatedId}
             and p.event_name = e.event_name and p.level_id = e.level_id
             and p.level_funnel = e.level_funnel
             and p.level_funnel_version = e.level_funnel_version
             and p.platform = e.platform and p.country_code = e.country_code
             and p.app_version = e.app_version
         ) as first_in_day
-      from level_events e
-      where e.game_id = ${gameId} and e.id > ${lastAggregatedId}
-        and e.created_at >= ${from} and e.created_at < ${to}
-        ${filterConditions(filters)}
-    ) delta
-    group by ${grainColumns}`;
+      from ${deltaEvents(gameId, delta)}
+      where true ${filterConditions(filters)}
+    ) delta`;
+  const counts = grainCounts(events, { newPlayer: sql`first_in_day` });
+  return sql`select level_id, ${countColumns} from (${counts}) g`;
 }
 
 /** Rollup rows of the given days: the coarse table when no dimension filter needs the fine. */

@@ -11,31 +11,55 @@ export const grainColumns = sql.raw(
   'level_id, level_funnel, level_funnel_version, platform, country_code, app_version',
 );
 
+/** The columns of a raw event that the counts read. */
+export const countedColumns = sql.raw(
+  'user_id, event_name, booster_used, egp, duration_ms, created_at, level_id, level_funnel, ' +
+    'level_funnel_version, platform, country_code, app_version',
+);
+
 /** The UTC day of an event. */
 export const eventDay = sql.raw(`(created_at at time zone 'UTC')::date`);
 
 /**
- * The eleven counts of one grain from raw events. `newPlayer` says which rows may count as a
- * player (all rows for a whole day; in the live delta, players not seen earlier that day).
+ * The eleven counts of each grain of `source` (a FROM item of raw events), in two steps that
+ * hash well: first per player and grain, then per grain, which counts the players without a
+ * sort. With `byDay`, grains are per UTC day too (a `day` column comes first). `newPlayer`
+ * says which rows may count as a player: all of them for a whole day; in the live delta, those
+ * of players the rollup has not counted yet that day.
  */
-export function rawCounts(newPlayer: SQL = sql`true`): SQL {
+export function grainCounts(source: SQL, options: { byDay?: boolean; newPlayer?: SQL } = {}): SQL {
+  const newPlayer = options.newPlayer ?? sql`true`;
+  const keys = options.byDay ? sql`${eventDay} as day, ${grainColumns}` : grainColumns;
+  const keyNames = options.byDay ? sql`day, ${grainColumns}` : grainColumns;
   return sql`
-    count(*) filter (where event_name = 'level_start') as starts,
-    count(*) filter (where event_name = 'level_complete') as completes,
-    count(*) filter (where event_name = 'level_failed') as fails,
-    count(distinct user_id) filter (where event_name = 'level_start' and ${newPlayer})
-      as started_players,
-    count(distinct user_id) filter (where event_name = 'level_complete' and ${newPlayer})
-      as completed_players,
-    count(*) filter (where event_name in ('level_complete', 'level_failed') and booster_used)
-      as booster_used,
-    count(*) filter (where event_name = 'level_failed' and egp > 0) as egp_used,
-    coalesce(sum(duration_ms) filter (where event_name = 'level_complete'), 0)
-      as total_completion_duration,
-    count(duration_ms) filter (where event_name = 'level_complete') as completion_count,
-    coalesce(sum(duration_ms) filter (where event_name = 'level_failed'), 0)
-      as total_fail_duration,
-    count(duration_ms) filter (where event_name = 'level_failed') as fail_count`;
+    select ${keyNames},
+      sum(starts) as starts, sum(completes) as completes, sum(fails) as fails,
+      count(*) filter (where started) as started_players,
+      count(*) filter (where completed) as completed_players,
+      sum(booster_used) as booster_used, sum(egp_used) as egp_used,
+      coalesce(sum(total_completion_duration), 0) as total_completion_duration,
+      sum(completion_count) as completion_count,
+      coalesce(sum(total_fail_duration), 0) as total_fail_duration,
+      sum(fail_count) as fail_count
+    from (
+      select ${keys}, user_id,
+        count(*) filter (where event_name = 'level_start') as starts,
+        count(*) filter (where event_name = 'level_complete') as completes,
+        count(*) filter (where event_name = 'level_failed') as fails,
+        bool_or(event_name = 'level_start' and ${newPlayer}) as started,
+        bool_or(event_name = 'level_complete' and ${newPlayer}) as completed,
+        count(*) filter (where event_name in ('level_complete', 'level_failed') and booster_used)
+          as booster_used,
+        count(*) filter (where event_name = 'level_failed' and egp > 0) as egp_used,
+        sum(duration_ms) filter (where event_name = 'level_complete')
+          as total_completion_duration,
+        count(duration_ms) filter (where event_name = 'level_complete') as completion_count,
+        sum(duration_ms) filter (where event_name = 'level_failed') as total_fail_duration,
+        count(duration_ms) filter (where event_name = 'level_failed') as fail_count
+      from ${source}
+      group by ${keyNames}, user_id
+    ) per_player
+    group by ${keyNames}`;
 }
 
 export const countColumns = sql.raw(
