@@ -89,8 +89,9 @@ interface DayPlan {
 }
 
 /**
- * The fast read (call it inside a snapshot): the rollup for the days it covers exactly, the rollup plus
- * a live delta for days that received events since their aggregation, raw events for the rest.
+ * The fast read (call it inside a snapshot): the rollup for the days it covers exactly, the
+ * rollup plus a live delta for days that received events since their aggregation, raw events
+ * for the rest.
  */
 export async function fastCounts(db: Db, q: FunnelQuery): Promise<CountsResult> {
   return runPlan(db, await planFastRead(db, q));

@@ -8,7 +8,7 @@ import {
 } from './world.ts';
 import type { Random } from './random.ts';
 
-/** Share of players who install on the first day (a launch or a campaign); the rest arrive later. */
+/** Share of players who install on the first day (a launch, a campaign); the rest come later. */
 const LAUNCH_SHARE = 0.3;
 
 export interface Profile {
