@@ -8,7 +8,7 @@ import {
   getGamesWithLevelEvents,
 } from '../src/aggregation/aggregationService.ts';
 import { storeEvents } from '../src/events/storeEvents.ts';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { backend, createTestDatabase, type TestDatabase } from './support/database.ts';
 import { levelEvent as ev } from './support/levelEvents.ts';
 
 let database: TestDatabase;
@@ -133,5 +133,35 @@ describe('knowing what the rollup covers', () => {
       [day, 3],
     ]);
     expect(await findDaysToAggregate(database.db, { through: day })).toEqual([]);
+  });
+});
+
+describe('aggregating a day while its first events are being stored', () => {
+  // Needs two connections at once; PGlite has one, on which the two simply run in turn.
+  it.skipIf(backend === 'pglite')('waits for the import and counts its events', async () => {
+    const raceDay = '2026-11-25';
+    const batch = [
+      ev('r1', 'level_start', 1, `${raceDay}T10:00:00Z`, { gameId: 'race' }),
+      ev('r2', 'level_start', 1, `${raceDay}T11:00:00Z`, { gameId: 'race' }),
+    ];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let storedInTransaction!: () => void;
+    const stored = new Promise<void>((resolve) => (storedInTransaction = resolve));
+    const importing = database.db.transaction(async (tx) => {
+      await storeEvents(tx, batch);
+      storedInTransaction();
+      await gate;
+    });
+    await stored;
+    const aggregating = aggregateDailyMetrics(database.db, 'race', raceDay);
+    // Give the aggregation time to reach the day's lock before the import commits.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await importing;
+    expect((await aggregating).events).toBe(2);
+    expect(await findDaysToAggregate(database.db, { through: raceDay, gameId: 'race' })).toEqual(
+      [],
+    );
   });
 });

@@ -37,12 +37,13 @@ export async function aggregateDailyMetrics(
     await t.execute(sql`select pg_advisory_xact_lock(hashtext(${gameId}), ${dayNumber(date)})`);
     // A day of a large game is a few hundred thousand events: sort them in memory, not on disk.
     await t.execute(sql`set local work_mem = '64MB'`);
-    // Ingestion updates this row in the transaction that stores a day's events: locking it
-    // waits for imports of the day under way, and holds back new ones until this commits,
-    // so the events read below are exactly the ones the row counts.
-    await t.execute(
-      sql`select 1 from level_event_days where game_id = ${gameId} and date = ${date} for update`,
-    );
+    // Ingestion adds to this row in the transaction that stores a day's events. Taking its
+    // lock (creating the row if need be) waits for imports of the day under way and holds new
+    // ones back until this commits, so the events read below are exactly the ones it counts.
+    await t.execute(sql`
+      insert into level_event_days as d (game_id, date, event_count, last_received_at)
+      values (${gameId}, ${date}, 0, now())
+      on conflict (game_id, date) do update set event_count = d.event_count`);
     await t.execute(
       sql`delete from level_metrics_daily where game_id = ${gameId} and date = ${date}`,
     );
@@ -95,20 +96,17 @@ export async function aggregateDailyMetrics(
 }
 
 /**
- * Sets ingestion's count of a day to the events the aggregation found: they differ only when
- * raw events were removed by hand, which would otherwise leave the day stale for ever.
+ * Sets ingestion's count of a day, under the lock taken above, to the events the aggregation
+ * found: they differ only when raw events were removed by hand, which would otherwise leave
+ * the day stale for ever. A day without events keeps no row.
  */
 async function reconcileEventCount(db: Db, gameId: string, date: string, events: number) {
-  if (events === 0) {
-    await db.execute(
-      sql`delete from level_event_days where game_id = ${gameId} and date = ${date}`,
-    );
-    return;
-  }
-  await db.execute(sql`
-    insert into level_event_days (game_id, date, event_count, last_received_at)
-    values (${gameId}, ${date}, ${events}, now())
-    on conflict (game_id, date) do update set event_count = excluded.event_count`);
+  await db.execute(
+    events === 0
+      ? sql`delete from level_event_days where game_id = ${gameId} and date = ${date}`
+      : sql`update level_event_days set event_count = ${events}
+            where game_id = ${gameId} and date = ${date}`,
+  );
 }
 
 /** Aggregates every day of an inclusive range, one day and one transaction at a time. */
