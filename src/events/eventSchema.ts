@@ -3,21 +3,39 @@ import { z } from 'zod';
 /** How far ahead of the server clock an event's createdAt may lie. */
 export const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
 
-const id = z.string().trim().min(1, 'must be a non-empty string').max(200, 'is too long');
-const dimension = z.string().trim().max(100, 'is too long').nullish();
+/** PostgreSQL's integer, which levelId and levelFunnelVersion are stored as. */
+const INT_MAX = 2_147_483_647;
+/** A year: a longer attempt is a client's clock error, and its milliseconds must fit a bigint. */
+export const MAX_DURATION_SECONDS = 365 * 24 * 60 * 60;
+
+// PostgreSQL text cannot hold the NUL character.
+const noNul = (value: string) => !value.includes('\u0000');
+const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';
+
+const text = (max: number) => z.string().trim().max(max, 'is too long').refine(noNul, NUL_MESSAGE);
+const id = text(200).pipe(z.string().min(1, 'must be a non-empty string'));
+const dimension = text(100).nullish();
 
 export const eventNames = ['level_start', 'level_complete', 'level_failed'] as const;
 export type EventName = (typeof eventNames)[number];
 
 const propertiesSchema = z.looseObject({
-  levelId: z.number().int('must be an integer').min(0, 'must be 0 or more'),
+  levelId: z
+    .number()
+    .int('must be an integer')
+    .min(0, 'must be 0 or more')
+    .max(INT_MAX, `must be at most ${INT_MAX}`),
   boosters: z
     .record(z.string(), z.number({ error: 'each booster must be a number' }), {
       error: 'must be an object of booster type to number',
     })
     .optional(),
   egp: z.number().min(0, 'must be 0 or more').optional(),
-  duration: z.number().min(0, 'must be 0 or more (seconds)').optional(),
+  duration: z
+    .number()
+    .min(0, 'must be 0 or more (seconds)')
+    .max(MAX_DURATION_SECONDS, `must be at most ${MAX_DURATION_SECONDS} seconds`)
+    .optional(),
 });
 
 export const levelEventSchema = z.object({
@@ -29,11 +47,16 @@ export const levelEventSchema = z.object({
     error: `must be one of ${eventNames.join(', ')}`,
   }),
   properties: propertiesSchema,
-  platform: z.string().trim().min(1, 'must be a non-empty string').max(100, 'is too long'),
+  platform: text(100).pipe(z.string().min(1, 'must be a non-empty string')),
   countryCode: dimension,
   appVersion: dimension,
   levelFunnel: dimension,
-  levelFunnelVersion: z.number().int('must be an integer').nullish(),
+  levelFunnelVersion: z
+    .number()
+    .int('must be an integer')
+    .min(-INT_MAX, `must be at least -${INT_MAX}`)
+    .max(INT_MAX, `must be at most ${INT_MAX}`)
+    .nullish(),
   createdAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp with offset' }),
 });
 
@@ -55,6 +78,13 @@ function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
   return `must be ${article} ${issue.expected}`;
 }
 
+/** Whether a JSON value has the NUL character in any of its strings or keys. */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return !noNul(value);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([key, inner]) => !noNul(key) || holdsNul(inner));
+}
+
 /** Validates one event; `now` is the server clock that bounds createdAt. */
 export function checkEvent(
   value: unknown,
@@ -68,6 +98,9 @@ export function checkEvent(
         message: i.message,
       })),
     };
+  }
+  if (holdsNul(parsed.data.properties)) {
+    return { problems: [{ path: 'properties', message: NUL_MESSAGE }] };
   }
   const createdAt = Date.parse(parsed.data.createdAt);
   if (createdAt - now > MAX_CLOCK_SKEW_MS) {
