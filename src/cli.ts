@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isDay } from './aggregation/days.ts';
-import { ConfigError } from './config.ts';
 
 const program = new Command('level-funnel')
   .description('Level-by-level player progression from a daily rollup plus live raw events')
@@ -115,10 +114,10 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    console.error(error instanceof Error ? error.message : error);
-  }
+  // A query wrapper's message quotes the statement and its parameters, user IDs among them:
+  // say the innermost cause instead.
+  let cause = error;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  console.error(cause instanceof Error ? cause.message : cause);
   process.exitCode = 1;
 }

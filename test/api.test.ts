@@ -464,3 +464,24 @@ describe(`GET /health (${backend})`, () => {
     expect(Date.parse(after.rollup.lastAggregatedAt)).toBeGreaterThanOrEqual(lastBefore);
   });
 });
+
+describe(`a read cancelled by its statement timeout (${backend})`, () => {
+  it('answers 503 read_timeout, not a bare 500', async () => {
+    const timed = await buildApp({ database, logLevel: 'silent' });
+    const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), {
+      code: '57014',
+    });
+    timed.get('/slow-read', async () => {
+      throw new Error('query failed', { cause: cancelled });
+    });
+    const response = await timed.inject({ method: 'GET', url: '/slow-read' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({
+      error: {
+        code: 'read_timeout',
+        message: 'the read took longer than 120 s; shorten the range',
+      },
+    });
+    await timed.close();
+  });
+});

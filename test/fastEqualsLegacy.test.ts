@@ -9,7 +9,8 @@ import { generateEvents } from '../src/generator/generateEvents.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
 const gameId = 'generated';
-const now = new Date();
+// Midday, so that the three hours held back as live events stay within today.
+const now = new Date('2026-11-30T12:00:00Z');
 const today = utcDay(now);
 const first = addDays(today, -29);
 const lateDay = addDays(today, -5);

@@ -58,12 +58,18 @@ async function databaseNow(db: Db): Promise<string> {
   return row.now;
 }
 
+/** How long one statement of a read may run: a legacy read of a long range is the slow one. */
+export const READ_TIMEOUT_SECONDS = 120;
+
 /** Runs `read` in one read-only snapshot, so that all its statements see the same data. */
 export function inSnapshot<T>(db: Db, read: (snapshot: Db) => Promise<T>): Promise<T> {
-  return db.transaction((tx) => read(tx as unknown as Db), {
-    isolationLevel: 'repeatable read',
-    accessMode: 'read only',
-  });
+  return db.transaction(
+    async (tx) => {
+      await tx.execute(sql.raw(`set local statement_timeout = '${READ_TIMEOUT_SECONDS}s'`));
+      return read(tx as unknown as Db);
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }
 
 /** The legacy read: everything from raw events. Call it inside a snapshot. */

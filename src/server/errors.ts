@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { READ_TIMEOUT_SECONDS } from '../funnel/funnelReads.ts';
 
 /** What every error response says: `{error: {code, message, details?}}`, never a stack. */
 export interface ErrorBody {
@@ -60,8 +61,15 @@ function toApiError(error: FastifyError | Error): ApiError {
   if (known) return new ApiError(known.status, known.code, known.message ?? error.message);
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) return new ApiError(status, 'bad_request', error.message);
+  if (rootCause(error).code === QUERY_CANCELED) {
+    const message = `the read took longer than ${READ_TIMEOUT_SECONDS} s; shorten the range`;
+    return new ApiError(503, 'read_timeout', message);
+  }
   return new ApiError(500, 'internal_error', 'internal server error');
 }
+
+/** PostgreSQL's code for a statement cancelled by statement_timeout. */
+const QUERY_CANCELED = '57014';
 
 /**
  * The innermost cause, as a plain object: a query wrapper's message quotes the statement's
