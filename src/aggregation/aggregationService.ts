@@ -1,6 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { query, type Db } from '../db/connection.ts';
-import { countColumns, dayBounds, grainColumns, grainCounts } from '../levelMetrics/countsSql.ts';
+import {
+  countColumns,
+  countedColumns,
+  countSums,
+  dayBounds,
+  grainColumns,
+  grainCounts,
+} from '../levelMetrics/countsSql.ts';
 import { daysBetween, dayNumber } from './days.ts';
 
 /**
@@ -54,7 +61,7 @@ export async function aggregateDailyMetrics(
       t,
       sql`
         with source as (
-          select id, user_id, event_name, booster_used, egp, duration_ms, ${grainColumns}
+          select id, ${countedColumns}
           from level_events
           where game_id = ${gameId} and created_at >= ${from} and created_at < ${to}
         ),
@@ -68,11 +75,7 @@ export async function aggregateDailyMetrics(
         ),
         coarse as (
           insert into level_metrics_daily_by_level (game_id, date, level_id, ${countColumns})
-          select ${gameId}, ${date}::date, level_id,
-            sum(starts), sum(completes), sum(fails), sum(started_players),
-            sum(completed_players), sum(booster_used), sum(egp_used),
-            sum(total_completion_duration), sum(completion_count),
-            sum(total_fail_duration), sum(fail_count)
+          select ${gameId}, ${date}::date, level_id, ${countSums}
           from fine
           group by level_id
         )

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { query, type Db } from '../db/connection.ts';
 import { AGGREGATION_SQL_VERSION } from '../aggregation/aggregationService.ts';
 import { addDays, daysBetween } from '../aggregation/days.ts';
-import { dayBounds, summedCounts } from '../levelMetrics/countsSql.ts';
+import { summedCounts } from '../levelMetrics/countsSql.ts';
 import type { FunnelQuery } from './filters.ts';
 import type { LevelCounts } from './metrics.ts';
 import {

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { FunnelFilters } from './filters.ts';
+import { hasDimensionFilter, type FunnelFilters } from './filters.ts';
 import {
   countColumns,
   countedColumns,
@@ -84,11 +84,11 @@ export function liveDeltaGrainRows(gameId: string, delta: LiveDelta, filters: Fu
 
 /** Rollup rows of the given days: the coarse table when no dimension filter needs the fine. */
 export function rollupRows(gameId: string, days: string[], filters: FunnelFilters): SQL {
-  const conditions = filterConditions(filters);
-  const fine = conditions.queryChunks.length > 0;
+  const fine = hasDimensionFilter(filters);
   const table = sql.raw(fine ? 'level_metrics_daily' : 'level_metrics_daily_by_level');
   return sql`
     select level_id, ${countColumns}
     from ${table}
-    where game_id = ${gameId} and date = any(${sql.param(days)}::date[]) ${conditions}`;
+    where game_id = ${gameId} and date = any(${sql.param(days)}::date[])
+      ${filterConditions(filters)}`;
 }

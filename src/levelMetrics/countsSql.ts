@@ -1,5 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { addDays } from '../aggregation/days.ts';
 import type { FunnelFilters } from '../funnel/filters.ts';
+import { countNames } from '../funnel/metrics.ts';
 
 /**
  * SQL shared by the daily aggregation, the legacy read and the live part of the fast read,
@@ -62,25 +64,33 @@ export function grainCounts(source: SQL, options: { byDay?: boolean; newPlayer?:
     group by ${keyNames}`;
 }
 
-export const countColumns = sql.raw(
-  'starts, completes, fails, started_players, completed_players, booster_used, egp_used, ' +
-    'total_completion_duration, completion_count, total_fail_duration, fail_count',
-);
+/** The rollup's count columns, in the order of `countNames`, whose API names they carry. */
+const COUNT_COLUMNS = [
+  'starts',
+  'completes',
+  'fails',
+  'started_players',
+  'completed_players',
+  'booster_used',
+  'egp_used',
+  'total_completion_duration',
+  'completion_count',
+  'total_fail_duration',
+  'fail_count',
+];
+
+export const countColumns = sql.raw(COUNT_COLUMNS.join(', '));
+
+/** The sum of each count column, in the same order. */
+export const countSums = sql.raw(COUNT_COLUMNS.map((c) => `sum(${c})`).join(', '));
 
 /** Sums of grain rows, per level, named as the API names them. */
-export const summedCounts = sql.raw(`
-    level_id as "levelId",
-    sum(starts)::float8 as "starts",
-    sum(completes)::float8 as "completes",
-    sum(fails)::float8 as "fails",
-    sum(started_players)::float8 as "startedPlayers",
-    sum(completed_players)::float8 as "completedPlayers",
-    sum(booster_used)::float8 as "boosterUsed",
-    sum(egp_used)::float8 as "egpUsed",
-    sum(total_completion_duration)::float8 as "totalCompletionDuration",
-    sum(completion_count)::float8 as "completionCount",
-    sum(total_fail_duration)::float8 as "totalFailDuration",
-    sum(fail_count)::float8 as "failCount"`);
+export const summedCounts = sql.raw(
+  [
+    'level_id as "levelId"',
+    ...COUNT_COLUMNS.map((c, i) => `sum(${c})::float8 as "${countNames[i]}"`),
+  ].join(', '),
+);
 
 /** `and column = any(values)` for each filter given; the same columns in raw and rollup. */
 export function filterConditions(filters: FunnelFilters): SQL {
@@ -102,7 +112,5 @@ export function filterConditions(filters: FunnelFilters): SQL {
 
 /** The half-open UTC interval [day 00:00, next day 00:00) as timestamptz parameters. */
 export function dayBounds(firstDay: string, lastDay: string): { from: string; to: string } {
-  const to = new Date(`${lastDay}T00:00:00Z`);
-  to.setUTCDate(to.getUTCDate() + 1);
-  return { from: `${firstDay}T00:00:00Z`, to: to.toISOString() };
+  return { from: `${firstDay}T00:00:00Z`, to: `${addDays(lastDay, 1)}T00:00:00Z` };
 }
